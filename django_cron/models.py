@@ -20,6 +20,8 @@ class CronJobLog(models.Model):
     ran_at_time = models.TimeField(null=True, blank=True, db_index=True, editable=False)
     hostname = models.CharField(max_length=255, blank=True, default="")
     pid = models.PositiveIntegerField(null=True, blank=True)
+    # Set on the failures of a streak once FailedRunsNotificationCronJob mailed about it.
+    failure_reported = models.BooleanField(default=False)
 
     class Meta:
         app_label = "django_cron"

@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+class CreateIndexTogether(migrations.AlterIndexTogether):
+    """The old package's index_together, with a backward step that does nothing.
+
+    Going back past this migration drops the table anyway, and on SQLite under
+    Django >= 5.1 a table rebuild (0002) has already dropped these indexes, so
+    looking for them would fail.
+    """
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -29,7 +41,7 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.AlterIndexTogether(
+        CreateIndexTogether(
             name="cronjoblog",
             index_together={
                 ("code", "is_success", "ran_at_time"),

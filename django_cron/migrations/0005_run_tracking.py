@@ -37,6 +37,11 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
+            model_name="cronjoblog",
+            name="failure_reported",
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AddField(
             model_name="cronjoblock",
             name="owner",
             field=models.CharField(blank=True, default="", max_length=128),
