@@ -37,7 +37,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 # Runs inside the old environment: only Django 4.2 and django-cron 0.6.0 there.
 POPULATE = textwrap.dedent(
-    '''
+    """
     import datetime as dt
     import random
 
@@ -69,13 +69,14 @@ POPULATE = textwrap.dedent(
     for n in range(672):
         took = dt.timedelta(seconds=rng.randint(1, 90))
         failed = rng.random() < 0.08
+        said = TRACEBACK.format(line=40 + n % 7, n=n) if failed else f"fetched {n % 50} items"
         rows.append(
             CronJobLog(
                 code="feeds.FetchFeedsJob",
                 start_time=moment,
                 end_time=moment + took,
                 is_success=not failed,
-                message=TRACEBACK.format(line=40 + n % 7, n=n) if failed else f"fetched {n % 50} items",
+                message=said,
             )
         )
         moment += dt.timedelta(minutes=30)
@@ -138,7 +139,7 @@ POPULATE = textwrap.dedent(
     with connection.cursor() as cursor:
         cursor.execute("VACUUM")
     print(f"{CronJobLog.objects.count()} log rows, {CronJobLock.objects.count()} lock rows")
-    '''
+    """
 )
 
 
