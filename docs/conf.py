@@ -8,9 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 project = "django-cron"
 copyright = "django-cron contributors"
 author = "django-cron contributors"
-release = re.search(
-    r'version="([^"]+)"', (ROOT / "setup.py").read_text(encoding="utf-8")
-).group(1)
+release = re.search(r'version="([^"]+)"', (ROOT / "setup.py").read_text(encoding="utf-8")).group(1)
 version = ".".join(release.split(".")[:2])
 
 extensions: list[str] = []
