@@ -74,7 +74,3 @@ CRON_CLASSES = [
     "demo_site.cron.NightlyReportJob",
     "demo_site.cron.FlakyImportJob",
 ]
-
-# Failure mail goes to the console in the demo.
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-ADMINS = [("Demo admin", "admin@example.com")]
