@@ -91,7 +91,8 @@ class AdminInBrowserTests(StaticLiveServerTestCase):
         browser.find_element(By.NAME, "username").send_keys("root")
         browser.find_element(By.NAME, "password").send_keys("s3cret-pass")
         browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-        browser.find_element(By.ID, "site-name")
+        # Only a logged-in page has the user tools (the login page has a site name too).
+        browser.find_element(By.ID, "user-tools")
 
         browser.find_element(By.LINK_TEXT, "Cron job logs").click()
         codes = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "th.field-code")]
