@@ -379,7 +379,7 @@ def test_only_the_owner_renews(lock_class):
 
 def test_a_lapsed_lease_goes_to_the_next_owner_whom_the_old_cannot_disturb(lock_class):
     if lock_class is FileLock:
-        pytest.skip("a file lock lapses only when its process ends (test_locks_processes)")
+        pytest.skip("a file lock has no lease: its process ending frees it (test_locks_processes)")
     old, new = lock_class(PlainJob, False), lock_class(PlainJob, False)
     assert old.lock()
     # Never renewed, the lock lapses one lease (2 s) later.
@@ -422,6 +422,21 @@ def test_file_lock_message_names_the_holder(tmp_path):
             holder.release()
     assert holder.token in message
     assert str(tmp_path / "new" / "dir" / "tests.test_locks.PlainJob.lock") in message
+
+
+def test_a_file_lock_is_released_at_the_lock_time_while_the_run_goes_on(tmp_path):
+    class OneSecondLockJob:
+        code = "locks.one_second"
+        DJANGO_CRON_LOCK_TIME = 1
+
+    with override_settings(DJANGO_CRON_LOCKFILE_PATH=str(tmp_path)):
+        with FileLock(OneSecondLockJob, False):
+            other = FileLock(OneSecondLockJob, False)
+            assert not other.lock()
+            assert wait_for(other.lock)
+            # The first run ending now must not free the second one's lock.
+        assert not FileLock(OneSecondLockJob, False).lock()
+        other.release()
 
 
 # -- failures of the lock store -------------------------------------------------

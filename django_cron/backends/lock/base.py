@@ -71,7 +71,8 @@ class DjangoCronJobLock:
         # A lease longer than the lock time would hold the lock past it.
         self.lease = min(lease, self.lock_time)
         self.acquired_at: float | None = None
-        self._stop_renewing = threading.Event()
+        # Set when the job ends: the renewal thread stops.
+        self.exiting = threading.Event()
         self._renewer: threading.Thread | None = None
 
     @staticmethod
@@ -110,6 +111,17 @@ class DjangoCronJobLock:
         """
         return True
 
+    def lock_time_reached(self) -> None:
+        """Called, in the renewal thread, once renewing would hold the lock past ``lock_time``.
+
+        A lease lapses by itself within the lock time; a backend without
+        leases releases its lock here when the lock time is up.
+        """
+
+    def held_seconds(self) -> float:
+        """Seconds since this instance acquired its lock."""
+        return time.monotonic() - (self.acquired_at or time.monotonic())
+
     def lock_failed_message(self) -> str:
         """The message of the ``LockFailedException`` raised when the lock is held."""
         return f"{self.job_name}: lock found. Will try later."
@@ -145,7 +157,7 @@ class DjangoCronJobLock:
     # -- lease renewal --------------------------------------------------------
 
     def _start_renewing(self) -> None:
-        self._stop_renewing.clear()
+        self.exiting.clear()
         self._renewer = threading.Thread(
             target=self._renew_until_stopped,
             name=f"django_cron lock renewal: {self.job_name}",
@@ -154,16 +166,15 @@ class DjangoCronJobLock:
         self._renewer.start()
 
     def _stop_renewer(self) -> None:
-        self._stop_renewing.set()
+        self.exiting.set()
         if self._renewer is not None:
             self._renewer.join(timeout=max(self.lease, 5))
             self._renewer = None
 
     def _renew_until_stopped(self) -> None:
         try:
-            while not self._stop_renewing.wait(self.lease / 3):
-                held = time.monotonic() - (self.acquired_at or 0)
-                if held + self.lease > self.lock_time:
+            while not self.exiting.wait(self.lease / 3):
+                if self.held_seconds() + self.lease > self.lock_time:
                     logger.warning(
                         "%s: held its lock for the lock time (%s s); the lock lapses "
                         "within %s s and another run may start",
@@ -171,6 +182,7 @@ class DjangoCronJobLock:
                         self.lock_time,
                         self.lease,
                     )
+                    self.lock_time_reached()
                     return
                 try:
                     renewed = self.renew()

@@ -1,18 +1,23 @@
 """Lock jobs with an exclusive ``flock`` on a file: processes of one host only.
 
 The kernel drops the lock when its process ends, however it ends, so a killed
-run never leaves its job blocked. Lock files stay in place after release:
+run never leaves its job blocked; there is no lease to renew. A run still
+going at the lock time has its lock released then. Lock files stay in place after release:
 deleting one while another process has it open would let two processes lock
 two different files of the same name.
 """
 
+import logging
 import os
+import threading
 from typing import IO, Any
 
 from django.core.files import locks
 
 from django_cron.backends.lock.base import DjangoCronJobLock
 from django_cron.conf import app_settings
+
+logger = logging.getLogger("django_cron")
 
 
 class FileLock(DjangoCronJobLock):
@@ -21,6 +26,7 @@ class FileLock(DjangoCronJobLock):
     def __init__(self, cron_class: type, silent: bool, *args: Any, **kwargs: Any) -> None:
         super().__init__(cron_class, silent, *args, **kwargs)
         self._file: IO[bytes] | None = None
+        self._file_guard = threading.Lock()  # release() runs in two threads
 
     def get_lock_name(self) -> str:
         """Path of this job's lock file, creating its directory when missing."""
@@ -52,13 +58,21 @@ class FileLock(DjangoCronJobLock):
         return True
 
     def release(self) -> None:
-        lock_file, self._file = self._file, None
+        with self._file_guard:
+            lock_file, self._file = self._file, None
         if lock_file is None:
             return
         try:
             locks.unlock(lock_file)
         finally:
             lock_file.close()
+
+    def lock_time_reached(self) -> None:
+        if not self.exiting.wait(max(self.lock_time - self.held_seconds(), 0)):
+            logger.warning(
+                "%s: released its lock file at the lock time; the run goes on", self.job_name
+            )
+            self.release()
 
     def lock_failed_message(self) -> str:
         try:
