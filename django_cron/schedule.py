@@ -255,13 +255,14 @@ def decide(
                 "the clock was set back",
             )
         elapsed = now - success.start_time
-        if elapsed >= interval - schedule.tolerance(default_tolerance_seconds):
+        earliest = interval - schedule.tolerance(default_tolerance_seconds)
+        if elapsed >= earliest:
             return Decision(
                 True,
                 f"{_minutes(elapsed)} since the last success at {_fmt(success.start_time, tz)} "
                 f"(every {schedule.run_every_mins} min)",
             )
-        wait = _minutes(interval - elapsed)
+        wait = _minutes(earliest - elapsed)
         return Decision(False, f"last success at {_fmt(success.start_time, tz)}; next in {wait}")
 
     if schedule.run_at_times:

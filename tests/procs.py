@@ -29,7 +29,9 @@ def manage_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "django", *args]
 
 
-def start_manage(*args: str, overrides: dict[str, Any] | None = None, **extra: str) -> subprocess.Popen:
+def start_manage(
+    *args: str, overrides: dict[str, Any] | None = None, **extra: str
+) -> subprocess.Popen:
     """Start ``django-admin ARGS`` in the background; its output is captured as text."""
     return subprocess.Popen(
         manage_command(*args),
