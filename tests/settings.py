@@ -105,7 +105,6 @@ CACHES = {
 
 DJANGO_CRON_LOCKFILE_PATH = str(WORK_DIR / f"locks-{TEST_DB}")
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ADMINS = [("Admin", "admin@example.com")]
 
 CRON_CLASSES = [
