@@ -287,6 +287,11 @@ def test_cache_is_process_local_knows_subclasses():
     assert cache_is_process_local("default") is False
 
 
+@override_settings(CACHES={"default": {"BACKEND": "no.such.Cache"}})
+def test_a_cache_backend_that_does_not_import_is_left_to_django_to_report():
+    assert cache_is_process_local("default") is False
+
+
 @override_settings(DJANGO_CRON_CACHE="nowhere")
 def test_an_unknown_cache_alias_names_the_setting():
     with pytest.raises(ImproperlyConfigured, match="DJANGO_CRON_CACHE.*'nowhere'"):

@@ -9,7 +9,6 @@ the count of recorded runs is the count of processes that held it at once.
 
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -27,15 +26,12 @@ pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 BURST = 10
 TRIALS = 2
 BOUND_SECONDS = 60.0
-RUNCRONS = ROOT / "django_cron" / "management" / "commands" / "runcrons.py"
 JOB = "tests.jobs_locks.BurstJob"
 
 
 def command(job: str) -> list[str]:
-    """``runcrons --force JOB``, or the stand-in that locks and runs the same way."""
-    if RUNCRONS.exists():
-        return manage_command("runcrons", "--force", job)
-    return [sys.executable, "-m", "tests.lock_child", job]
+    """``runcrons --force JOB``, as crontab would start it."""
+    return manage_command("runcrons", "--force", job)
 
 
 def start(job: str, directory: Path, overrides: dict) -> subprocess.Popen:

@@ -73,8 +73,16 @@ def _cache_class(alias: str) -> type:
 
 
 def cache_is_process_local(alias: str) -> bool:
-    """Whether the cache ``alias`` lives inside one process (LocMemCache, DummyCache)."""
-    return issubclass(_cache_class(alias), LocMemCache | DummyCache)
+    """Whether the cache ``alias`` lives inside one process (LocMemCache, DummyCache).
+
+    An alias missing from ``CACHES`` raises ``ImproperlyConfigured``; a backend
+    that does not import is not judged here (Django reports it when used).
+    """
+    try:
+        backend = _cache_class(alias)
+    except ImportError:
+        return False
+    return isinstance(backend, type) and issubclass(backend, LocMemCache | DummyCache)
 
 
 class CacheLock(DjangoCronJobLock):
