@@ -561,6 +561,17 @@ def measure(site: Site, rows: int, args: argparse.Namespace) -> Result:
     def busy_state() -> None:
         db.execute(f"DELETE FROM {LOG_TABLE} WHERE start_time > %s", (boundary,))
 
+    if "ticks" in args.parts:
+        measure_ticks(site, result, busy_state, boundary, args)
+    if "retention" in args.parts and rows:
+        busy_state()
+        measure_retention(site, result, args)
+    return result
+
+
+def measure_ticks(site: Site, result: Result, busy_state, boundary, args) -> None:
+    """Fill ``result.busy`` and ``result.idle``."""
+    db, n = site.database, site.n_jobs
     # Busy tick. The first timed run also creates the lock rows; the probe,
     # last, counts a steady one.
     busy, floor = alternate(
@@ -581,7 +592,8 @@ def measure(site: Site, rows: int, args: argparse.Namespace) -> Result:
     }
     if args.profile:
         busy_state()
-        result.busy["profile"] = str(site.profile(f"busy_{db.vendor}_{n}_{rows}", "runcrons"))
+        label = f"busy_{db.vendor}_{n}_{result.rows}"
+        result.busy["profile"] = str(site.profile(label, "runcrons"))
 
     # Idle tick: every job succeeded a minute ago (and ran its slot today).
     busy_state()
@@ -601,37 +613,39 @@ def measure(site: Site, rows: int, args: argparse.Namespace) -> Result:
     result.idle["ratio"] = result.idle["idle_ms"] / result.idle["floor_ms"]
     result.busy["per_job_ms"] = (result.busy["busy_ms"] - result.idle["idle_ms"]) / n
     if args.profile:
-        result.idle["profile"] = str(site.profile(f"idle_{db.vendor}_{n}_{rows}", "runcrons"))
+        label = f"idle_{db.vendor}_{n}_{result.rows}"
+        result.idle["profile"] = str(site.profile(label, "runcrons"))
 
-    # Retention over the history (the recent rows stay: they are newer than the cutoff).
-    if rows and args.retention_days is not None:
-        before = db.scalar(f"SELECT COUNT(*) FROM {LOG_TABLE}")
-        started = time.perf_counter()
-        probe = site.probe(
-            "prune_cron_logs",
-            "--days",
-            str(args.retention_days),
-            "--batch-size",
-            str(args.batch_size),
-        )
-        wall = time.perf_counter() - started
-        after = db.scalar(f"SELECT COUNT(*) FROM {LOG_TABLE}")
-        statements = probe["statements"]
-        deletes = [s for s in statements if WRITE.match(s["sql"])]
-        in_statements = sum(s["seconds"] for s in statements)
-        result.retention = {
-            "deleted": before - after,
-            "statements": len(statements),
-            "deletes": len(deletes),
-            "wall_s": wall,
-            "statements_s": in_statements,
-            "rows_per_s": (before - after) / in_statements if in_statements else 0.0,
-            "longest_ms": max((s["seconds"] for s in statements), default=0) * 1000,
-            "longest_sql": max(statements, key=lambda s: s["seconds"])["sql"][:50]
-            if statements
-            else "",
-        }
-    return result
+
+def measure_retention(site: Site, result: Result, args) -> None:
+    """Fill ``result.retention``: ``prune_cron_logs`` over the loaded history."""
+    db = site.database
+    before = db.scalar(f"SELECT COUNT(*) FROM {LOG_TABLE}")
+    started = time.perf_counter()
+    probe = site.probe(
+        "prune_cron_logs",
+        "--days",
+        str(args.retention_days),
+        "--batch-size",
+        str(args.batch_size),
+    )
+    wall = time.perf_counter() - started
+    after = db.scalar(f"SELECT COUNT(*) FROM {LOG_TABLE}")
+    statements = probe["statements"]
+    deletes = [s for s in statements if WRITE.match(s["sql"])]
+    in_statements = sum(s["seconds"] for s in statements)
+    result.retention = {
+        "deleted": before - after,
+        "statements": len(statements),
+        "deletes": len(deletes),
+        "wall_s": wall,
+        "statements_s": in_statements,
+        "rows_per_s": (before - after) / in_statements if in_statements else 0.0,
+        "longest_ms": max((s["seconds"] for s in statements), default=0) * 1000,
+        "longest_sql": max(statements, key=lambda s: s["seconds"])["sql"][:50]
+        if statements
+        else "",
+    }
 
 
 # -- output -----------------------------------------------------------------------
@@ -651,6 +665,8 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> str:
 
 
 def report(results: list[Result], args: argparse.Namespace) -> str:
+    out = []
+    ticks = [r for r in results if r.idle]
     idle = [
         [
             r.vendor,
@@ -664,7 +680,7 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
             f"{r.idle['ratio']:.3f}",
             f"{r.idle['idle_mib']:.1f}",
         ]
-        for r in results
+        for r in ticks
     ]
     busy = [
         [
@@ -679,43 +695,44 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
             f"{r.busy['floor_ms']:.0f}",
             f"{r.busy['per_job_ms']:.2f}",
         ]
-        for r in results
+        for r in ticks
     ]
-    out = [
-        table(
-            f"Idle tick (nothing due): median of {args.pairs} alternating pairs",
-            [
-                "db",
-                "jobs",
-                "log rows",
-                "queries",
-                "locks",
-                "query ms",
-                "runcrons ms",
-                "floor ms",
-                "ratio",
-                "peak MiB",
-            ],  # fmt: skip
-            idle,
-        ),
-        table(
-            f"Busy tick (every job due, do() does nothing): median of {args.busy_runs} runs; "
-            f"lock {args.lock}",
-            [
-                "db",
-                "jobs",
-                "log rows",
-                "ran",
-                "log writes/job",
-                "lock calls/job",
-                "lock stmts/job",
-                "runcrons ms",
-                "floor ms",
-                "ms/job",
-            ],  # fmt: skip
-            busy,
-        ),
-    ]
+    if ticks:
+        out += [
+            table(
+                f"Idle tick (nothing due): median of {args.pairs} alternating pairs",
+                [
+                    "db",
+                    "jobs",
+                    "log rows",
+                    "queries",
+                    "locks",
+                    "query ms",
+                    "runcrons ms",
+                    "floor ms",
+                    "ratio",
+                    "peak MiB",
+                ],  # fmt: skip
+                idle,
+            ),
+            table(
+                f"Busy tick (every job due, do() does nothing): median of {args.busy_runs} runs; "
+                f"lock {args.lock}",
+                [
+                    "db",
+                    "jobs",
+                    "log rows",
+                    "ran",
+                    "log writes/job",
+                    "lock calls/job",
+                    "lock stmts/job",
+                    "runcrons ms",
+                    "floor ms",
+                    "ms/job",
+                ],  # fmt: skip
+                busy,
+            ),
+        ]
     kept = [r for r in results if r.retention]
     if kept:
         out.append(
@@ -790,6 +807,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="Also profile one idle and one busy tick."
     )
+    parser.add_argument(
+        "--parts",
+        default="ticks,retention",
+        help="What to measure: ticks (idle and busy), retention, or both (the default).",
+    )
     parser.add_argument("--workdir", help="Where to build the site (a temporary directory).")
     parser.add_argument("--keep", action="store_true", help="Keep the site directory.")
     parser.add_argument("--json", help="Also write the raw results to this file.")
@@ -799,6 +821,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.rows if args.rows is not None else ([0, 100_000] if args.quick else [0, 1_000_000])
     )
     args.pairs = args.pairs or (7 if args.quick else 15)
+    args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if not args.parts or args.parts - {"ticks", "retention"}:
+        parser.error("--parts: a comma-separated list of ticks, retention")
     args.vendors = [v.strip() for v in args.db.split(",") if v.strip()]
     for vendor in args.vendors:
         if vendor not in ("sqlite", "postgres", "mariadb"):
