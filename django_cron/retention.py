@@ -10,10 +10,13 @@ of a job for each ``run_at_times`` slot and for its interval runs: the
 scheduler reads exactly those rows to decide whether a job is due, so losing
 them would make a monthly job run again after a weekly purge.
 
-Deletion goes in batches: one ``SELECT`` of at most ``batch_size`` ids, then
-one ``DELETE ... WHERE id IN (...)`` of those ids, repeated. Each statement
-touches a bounded number of rows and commits on its own (outside an atomic
-block), so no lock is held on the table for long, however large it is.
+Deletion goes in batches: one ``SELECT`` of at most ``batch_size`` rows,
+oldest first, resuming where the last batch ended; for the successes in it
+not seen before, one query of single-row index probes for the latest success
+of their job and slot; then one ``DELETE ... WHERE id IN (...)`` of the rows
+that may go; repeated. Each statement touches a bounded number of rows and
+commits on its own (outside an atomic block), so no lock is held on the table
+for long, however large it is.
 """
 
 import datetime as dt
@@ -24,10 +27,11 @@ from dataclasses import dataclass, field
 from numbers import Real
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from django_cron.conf import app_settings
+from django_cron.history import load_histories
 
 logger = logging.getLogger("django_cron")
 
@@ -56,29 +60,95 @@ def _log_model():
     return CronJobLog
 
 
-def superseded_successes() -> Q:
-    """Successful runs that have a later success for the same job and slot.
+Slot = tuple[str, dt.time | None]
+Row = tuple[int, dt.datetime, str, bool, dt.time | None]
 
-    The slot is the run's ``ran_at_time``; interval runs (no slot) form one
-    slot of their own. Every other success is the latest of its slot, and
-    the latest success of its job is among them.
+
+def _slot_time(value: dt.time | None) -> dt.time | None:
+    # Slots are compared as the scheduler keys them: to the minute.
+    return None if value is None else value.replace(second=0, microsecond=0)
+
+
+class LatestSuccesses:
+    """Start times of the latest success of each ``(code, ran_at_time)``, looked up once.
+
+    These are the rows the scheduler reads (``load_histories``): interval runs
+    (no ``ran_at_time``) form one slot of their own, and the latest success
+    of a job is the latest of its slots. Each lookup is one query of
+    single-row index probes, for all the slots of a batch not seen before.
     """
-    later = _log_model().objects.filter(
-        code=OuterRef("code"), is_success=True, start_time__gt=OuterRef("start_time")
-    )
-    return Q(is_success=True) & (
-        Q(Exists(later.filter(ran_at_time__isnull=True)), ran_at_time__isnull=True)
-        | Q(Exists(later.filter(ran_at_time=OuterRef("ran_at_time"))), ran_at_time__isnull=False)
-    )
+
+    def __init__(self) -> None:
+        self.known: dict[Slot, dt.datetime | None] = {}
+
+    def load(self, slots: set[Slot]) -> None:
+        missing: dict[str, set[dt.time]] = {}
+        for code, slot in slots - self.known.keys():
+            missing.setdefault(code, set())
+            if slot is not None:
+                missing[code].add(slot)
+        if not missing:
+            return
+        histories = load_histories((code, sorted(times)) for code, times in missing.items())
+        for code, times in missing.items():
+            history = histories[code]
+            self.known[code, None] = history.last_success and history.last_success.start_time
+            for slot in times:
+                record = history.slot_successes.get(_slot_time(slot))
+                self.known[code, slot] = record and record.start_time
+
+    def keeps(self, row: Row) -> bool:
+        """Whether ``row`` is the latest success of its job and slot."""
+        _, start, code, success, slot = row
+        return success and self.known.get((code, slot)) == start
 
 
-def prunable_logs(cutoff: dt.datetime) -> QuerySet:
-    """Runs that ``prune_logs`` may delete: ended, started before ``cutoff``, not needed."""
-    return _log_model().objects.filter(
-        Q(is_success=False) | superseded_successes(),
-        start_time__lt=cutoff,
-        end_time__isnull=False,
-    )
+def _walk(queryset: QuerySet, batch_size: int) -> Iterator[list[Row]]:
+    """The rows of ``queryset``, oldest first, ``batch_size`` at a time.
+
+    Each batch is its own query that resumes after the last ``(start_time, id)``
+    seen, reading the ``start_time`` index from there: it stops after
+    ``batch_size`` rows and never reads a kept row twice.
+    """
+    fields = ("pk", "start_time", "code", "is_success", "ran_at_time")
+    last: Row | None = None
+    while True:
+        page = queryset
+        if last is not None:
+            page = page.filter(start_time__gte=last[1]).exclude(start_time=last[1], pk__lte=last[0])
+        rows = list(page.order_by("start_time", "pk").values_list(*fields)[:batch_size])
+        if rows:
+            yield rows
+        if len(rows) < batch_size:
+            return
+        last = rows[-1]
+
+
+def _delete(queryset: QuerySet, batch_size: int, dry_run: bool = False) -> tuple[int, int, Counter]:
+    """Delete ``queryset``'s rows, except each slot's latest success, by id in batches.
+
+    Returns (rows deleted, DELETE statements, rows per code). With
+    ``dry_run`` the same batches are read and counted, and nothing deleted.
+    """
+    model = _log_model()
+    latest = LatestSuccesses()
+    deleted = 0
+    batches = 0
+    by_code: Counter = Counter()
+    for rows in _walk(queryset, batch_size):
+        latest.load({(row[2], row[4]) for row in rows if row[3]})
+        doomed = [row for row in rows if not latest.keeps(row)]
+        if not doomed:
+            continue
+        if dry_run:
+            count = len(doomed)
+        else:
+            count, _ = model.objects.filter(pk__in=[row[0] for row in doomed]).delete()
+        batches += 1
+        deleted += count
+        # A row may have gone in between (another prune): per code is what was chosen.
+        by_code.update(row[2] for row in doomed)
+    return deleted, batches, by_code
 
 
 def _check_days(value: object, source: str) -> float:
@@ -93,38 +163,6 @@ def _check_batch_size(value: object, source: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ImproperlyConfigured(f"{source} must be a whole number >= 1; got {value!r}")
     return value
-
-
-def _batches(queryset: QuerySet, batch_size: int) -> Iterator[list[tuple[int, str]]]:
-    """``(id, code)`` pairs of ``queryset`` in id order, ``batch_size`` at a time.
-
-    Each batch is a fresh query that starts after the last id seen, so rows
-    kept in one batch are never read again and each query stops after
-    ``batch_size`` rows.
-    """
-    last = None
-    while True:
-        page = queryset if last is None else queryset.filter(pk__gt=last)
-        rows = list(page.order_by("pk").values_list("pk", "code")[:batch_size])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]
-
-
-def _delete_in_batches(queryset: QuerySet, batch_size: int) -> tuple[int, int, Counter]:
-    """Delete ``queryset``'s rows by id, in batches; return (deleted, batches, per code)."""
-    model = _log_model()
-    deleted = 0
-    batches = 0
-    by_code: Counter = Counter()
-    for rows in _batches(queryset, batch_size):
-        count, _ = model.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-        batches += 1
-        deleted += count
-        # A row may have gone in between (another prune); per-code figures are what was chosen.
-        by_code.update(code for _, code in rows)
-    return deleted, batches, by_code
 
 
 def prune_logs(
@@ -154,25 +192,16 @@ def prune_logs(
         batch_size = _check_batch_size(batch_size, "batch_size")
 
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    candidates = prunable_logs(cutoff)
-    if dry_run:
-        by_code = dict(
-            candidates.order_by().values_list("code").annotate(n=Count("pk")).order_by("code")
-        )
-        total = sum(by_code.values())
-        return PruneResult(
-            deleted=total,
-            batches=-(-total // batch_size),
-            by_code=by_code,
-            cutoff=cutoff,
-            dry_run=True,
-        )
-
-    deleted, batches, by_code = _delete_in_batches(candidates, batch_size)
-    if deleted:
+    candidates = _log_model().objects.filter(start_time__lt=cutoff, end_time__isnull=False)
+    deleted, batches, by_code = _delete(candidates, batch_size, dry_run)
+    if deleted and not dry_run:
         logger.info("Deleted %d cron job log rows older than %s days", deleted, days)
     return PruneResult(
-        deleted=deleted, batches=batches, by_code=dict(sorted(by_code.items())), cutoff=cutoff
+        deleted=deleted,
+        batches=batches,
+        by_code=dict(sorted(by_code.items())),
+        cutoff=cutoff,
+        dry_run=dry_run,
     )
 
 
@@ -187,6 +216,6 @@ def remove_older_successes(code: str, *, batch_size: int | None = None) -> int:
         batch_size = _check_batch_size(app_settings.DELETE_BATCH_SIZE, BATCH_SIZE_SETTING)
     else:
         batch_size = _check_batch_size(batch_size, "batch_size")
-    queryset = _log_model().objects.filter(superseded_successes(), code=code)
-    deleted, _, _ = _delete_in_batches(queryset, batch_size)
+    successes = _log_model().objects.filter(code=code, is_success=True)
+    deleted, _, _ = _delete(successes, batch_size)
     return deleted
