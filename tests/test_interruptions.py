@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from django_cron.models import CronJobLog
 from tests.procs import run_manage, start_manage
@@ -27,8 +28,16 @@ DATABASE_LOCK = "django_cron.backends.lock.database.DatabaseLock"
 FILE_LOCK = "django_cron.backends.lock.file.FileLock"
 
 
+def this_database() -> dict:
+    """The database of this test run, for children (whatever its name)."""
+    db = connection.settings_dict
+    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+    return {"default": {key: db[key] for key in keys if key in db}}
+
+
 def settings_for(tmp_path: Path, backend: str = CACHE_LOCK, **more) -> dict:
     return {
+        "DATABASES": this_database(),
         "CACHES": {
             "default": {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -41,11 +50,26 @@ def settings_for(tmp_path: Path, backend: str = CACHE_LOCK, **more) -> dict:
     }
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_child_left():
+    """Kill any child that a failed test left waiting for its signal."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=10)
+
+
 def start_waiting(job: str, ready: Path, overrides: dict) -> subprocess.Popen:
     """Start ``runcrons --force job`` and return once its job is inside ``do()``."""
     proc = start_manage(
         "runcrons", "--force", job, overrides=overrides, DJANGO_CRON_TEST_READY_FILE=str(ready)
     )
+    STARTED.append(proc)
     wait_for(lambda: ready.exists() or proc.poll() is not None, "the job to start")
     if not ready.exists():
         out, err = proc.communicate()

@@ -73,6 +73,13 @@ def add_run(code, start, *, success=True, slot=None, seconds=2) -> CronJobLog:
     )
 
 
+def this_database() -> dict:
+    """The database of this test run, for children (whatever its name)."""
+    db = connection.settings_dict
+    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+    return {"default": {key: db[key] for key in keys if key in db}}
+
+
 def minutes(n: float) -> dt.timedelta:
     return dt.timedelta(minutes=n)
 
@@ -227,6 +234,20 @@ def test_dry_run_writes_nothing_and_prints_why():
     assert f"{CHECK} tests.at_times  would run: run_at_times 06:30 has not run today" in lines
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="load_histories takes the latest success by start_time, so a row dated in the "
+    "future stays 'the last success' and the job runs at every call until the clock "
+    "catches up",
+)
+def test_after_the_clock_was_set_back_an_interval_job_runs_once_per_interval(clock):
+    add_run("tests.weekdays", timezone.now() + dt.timedelta(days=1))
+    assert f"{CHECK} tests.weekdays" in runcrons("tests.jobs.WeekdaysJob").out
+    clock.shift(minutes(5))
+    # it ran 5 minutes ago and runs every 60 minutes
+    assert f"{IDLE} tests.weekdays" in runcrons("tests.jobs.WeekdaysJob").out
+
+
 # -- failures and odd messages ----------------------------------------------------------
 
 
@@ -324,7 +345,11 @@ def test_bad_run_at_times_fails_that_job_only_naming_the_time():
     ],
 )
 def test_exit_status_of_a_real_process(jobs, status, tmp_path):
-    overrides = {"DJANGO_CRON_LOCKFILE_PATH": str(tmp_path), "CRON_CLASSES": jobs}
+    overrides = {
+        "DATABASES": this_database(),
+        "DJANGO_CRON_LOCKFILE_PATH": str(tmp_path),
+        "CRON_CLASSES": jobs,
+    }
     proc = run_manage("runcrons", overrides=overrides, timeout=60)
     assert proc.returncode == status, proc.stderr
     assert f"{CHECK} tests.every_minute" in proc.stdout
@@ -636,7 +661,7 @@ def test_a_run_takes_a_lock_and_leaves_none_behind():
     with CaptureQueriesContext(connection) as queries:
         runcrons(EVERY_MINUTE)
     assert any(CronJobLock._meta.db_table in q["sql"] for q in queries)
-    assert not CronJobLock.objects.filter(locked=True).exists()
+    assert not CronJobLock.objects.filter(job_name=EVERY_MINUTE, locked=True).exists()
 
 
 def test_a_job_locked_elsewhere_is_not_run():
@@ -653,7 +678,7 @@ def test_a_job_locked_elsewhere_is_not_run():
 @pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_real_process_sees_rows_and_records_host_and_pid(tmp_path):
-    overrides = {"DJANGO_CRON_LOCKFILE_PATH": str(tmp_path)}
+    overrides = {"DATABASES": this_database(), "DJANGO_CRON_LOCKFILE_PATH": str(tmp_path)}
     proc = run_manage("runcrons", "tests.jobs_core.InspectOwnRowJob", overrides=overrides)
     assert proc.returncode == 0, proc.stderr
     [run] = rows("tests.inspect_own_row")
