@@ -1,16 +1,19 @@
 """FailedRunsNotificationCronJob: one mail to ADMINS per streak of failures."""
 
 import datetime as dt
+import email
 import logging
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from django_cron.core import CronJobBase
 from django_cron.cron import FailedRunsNotificationCronJob, NotificationError
 from django_cron.models import CronJobLog
 from django_cron.schedule import Schedule
+from tests.procs import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,7 @@ STEADY = "tests.test_notifications.SteadyJob"
 
 
 @pytest.fixture(autouse=True)
-def site(settings, clock):
+def site(settings):
     settings.CRON_CLASSES = [FLAKY]
     settings.ADMINS = [("Ops", "ops@example.com")]
     settings.DEFAULT_FROM_EMAIL = "cron@example.com"
@@ -258,3 +261,47 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("connection refused by mail.example.com")
+
+
+@pytest.mark.processes
+@pytest.mark.django_db(transaction=True)
+def test_runcrons_runs_the_check_and_mails_once(tmp_path):
+    """A real ``runcrons`` process sends the mail through the site's mail backend."""
+    runs("tests.Flaky", False, False, False)
+    db = connection.settings_dict
+    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+    overrides = {
+        "DATABASES": {"default": {key: db[key] for key in keys if key in db}},
+        "CRON_CLASSES": [FLAKY, "django_cron.cron.FailedRunsNotificationCronJob"],
+        "ADMINS": ["ops@example.com"],
+        "DEFAULT_FROM_EMAIL": "cron@example.com",
+        "FAILED_RUNS_CRONJOB_EMAIL_PREFIX": "[cron] ",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "DJANGO_CRON_LOCKFILE_PATH": str(tmp_path / "locks"),
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        },
+    }
+    command = ("runcrons", "django_cron.cron.FailedRunsNotificationCronJob", "--force")
+
+    first = run_manage(*command, overrides=overrides, timeout=60)
+    second = run_manage(*command, overrides=overrides, timeout=60)
+
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    sent = [
+        email.message_from_bytes(path.read_bytes())
+        for path in sorted((tmp_path / "mail").iterdir())
+    ]
+    assert [message["Subject"] for message in sent] == [
+        "[cron] tests.Flaky failed 3 times in a row!"
+    ]
+    assert sent[0]["To"] == "ops@example.com"
+    check_log = CronJobLog.objects.filter(code=FailedRunsNotificationCronJob.code)
+    assert list(check_log.order_by("start_time").values_list("is_success", "message")) == [
+        (True, "Mailed about tests.Flaky (3 failures)."),
+        (True, "No new failure streaks."),
+    ]
