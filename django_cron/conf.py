@@ -9,6 +9,7 @@ import tempfile
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_LOCK_BACKEND = "django_cron.backends.lock.cache.CacheLock"
 DEFAULT_LOCK_TIME = 24 * 60 * 60
@@ -38,8 +39,17 @@ class AppSettings:
 
     @property
     def CRON_CLASSES(self) -> list[str]:
-        """Dotted paths of the job classes that a bare ``runcrons`` considers."""
-        return list(_first("CRON_CLASSES", default=[]) or [])
+        """Dotted paths of the job classes that a bare ``runcrons`` considers.
+
+        Raises ``ImproperlyConfigured`` naming the setting unless it is a list
+        (or tuple) of strings; a lone string would otherwise be read letter by letter.
+        """
+        value = _first("CRON_CLASSES", default=[]) or []
+        if not isinstance(value, list | tuple) or not all(isinstance(p, str) for p in value):
+            raise ImproperlyConfigured(
+                f"CRON_CLASSES must be a list of dotted paths to job classes, not {value!r}"
+            )
+        return list(value)
 
     @property
     def LOCK_BACKEND(self) -> str:

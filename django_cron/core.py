@@ -290,7 +290,7 @@ class CronJobManager:
     def _run(self, force: bool, history: JobHistory | None, now: dt.datetime | None) -> JobResult:
         now = now or timezone.now()
         if history is None:
-            history = load_histories([(self.code, self.slots())])[self.code]
+            history = load_histories([(self.code, self.slots())], now=now)[self.code]
         decision = Decision(True, "forced") if force else self.decide(history, now)
         if not decision.due:
             return JobResult(self.code, Outcome.NOT_DUE, decision.reason)
@@ -320,7 +320,7 @@ class CronJobManager:
         return self._execute(decision, now)
 
     def _history(self) -> JobHistory:
-        return load_histories([(self.code, self.slots())])[self.code]
+        return load_histories([(self.code, self.slots())], now=timezone.now())[self.code]
 
     def _close_interrupted_runs(self) -> bool:
         """Mark runs whose process died as failed; True when any was marked.
@@ -427,7 +427,9 @@ def run_jobs(
     """One tick: decide for every job from one history query, run those due."""
     cron_classes = list(cron_classes)
     now = timezone.now()
-    histories = load_histories((cls.code, _slots_or_empty(cls)) for cls in cron_classes)
+    histories = load_histories(
+        ((cls.code, _slots_or_empty(cls)) for cls in cron_classes), now=now
+    )
     # The same for every job; reading them per job cost about 13 us a job.
     context = _tick_context(now)
     results = []

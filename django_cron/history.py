@@ -23,10 +23,18 @@ def _log_model():
 
 def load_histories(
     jobs: Iterable[tuple[str, Sequence[dt.time]]],
+    *,
+    now: dt.datetime | None = None,
 ) -> dict[str, JobHistory]:
     """Histories of the jobs given as ``(code, run_at_times slots)``, keyed by code.
 
-    A code with no runs maps to an empty ``JobHistory``.
+    A code with no runs maps to an empty ``JobHistory``. With ``now``, the
+    latest run and the latest interval success are those started at or before
+    ``now``: after the clock is set back, a row dated in the future must not
+    stand for the last run (the job would be due at every call until the clock
+    caught up). Slot successes are not limited: a slot is done for the day by
+    its date, which keeps a slot in a repeated hour (naive local times) from
+    running twice.
     """
     jobs = list(jobs)
     histories = {code: JobHistory() for code, _ in jobs}
@@ -42,17 +50,21 @@ def load_histories(
     pk = qn(opts.pk.column)
     latest = f"ORDER BY {column['start_time']} DESC LIMIT 1"
     select_id = f"SELECT {pk} FROM {table} WHERE {column['code']} = %s"
+    until, until_params = "", []
+    if now is not None:
+        until = f"AND {column['start_time']} <= %s "
+        until_params = [connection.ops.adapt_datetimefield_value(now)]
 
     subqueries: list[str] = []
     params: list[object] = []
     for code, slots in jobs:
-        subqueries.append(f"({select_id} {latest})")
-        params.append(code)
+        subqueries.append(f"({select_id} {until}{latest})")
+        params += [code, *until_params]
         subqueries.append(
             f"({select_id} AND {column['is_success']} = %s "
-            f"AND {column['ran_at_time']} IS NULL {latest})"
+            f"AND {column['ran_at_time']} IS NULL {until}{latest})"
         )
-        params += [code, True]
+        params += [code, True, *until_params]
         for slot in slots:
             subqueries.append(
                 f"({select_id} AND {column['is_success']} = %s "

@@ -16,12 +16,20 @@ def child_env(overrides: dict[str, Any] | None = None, **extra: str) -> dict[str
     env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     env["DJANGO_CRON_TEST_CHILD"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    if overrides:
-        env["DJANGO_CRON_TEST_OVERRIDES"] = json.dumps(overrides)
-    else:
-        env.pop("DJANGO_CRON_TEST_OVERRIDES", None)
+    overrides = dict(overrides or {})
+    overrides.setdefault("DATABASES", this_database())
+    env["DJANGO_CRON_TEST_OVERRIDES"] = json.dumps(overrides)
     env.update(extra)
     return env
+
+
+def this_database() -> dict[str, Any]:
+    """The parent's database settings as the test run set them up (test database name included)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+    return {"default": {key: db[key] for key in keys if key in db}}
 
 
 def manage_command(*args: str) -> list[str]:

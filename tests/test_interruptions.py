@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from django_cron.models import CronJobLog
-from tests.procs import run_manage, start_manage
+from tests.procs import run_manage, start_manage, this_database
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -26,13 +25,6 @@ CHECK = "[\N{HEAVY CHECK MARK}]"
 CACHE_LOCK = "django_cron.backends.lock.cache.CacheLock"
 DATABASE_LOCK = "django_cron.backends.lock.database.DatabaseLock"
 FILE_LOCK = "django_cron.backends.lock.file.FileLock"
-
-
-def this_database() -> dict:
-    """The database of this test run, for children (whatever its name)."""
-    db = connection.settings_dict
-    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
-    return {"default": {key: db[key] for key in keys if key in db}}
 
 
 def settings_for(tmp_path: Path, backend: str = CACHE_LOCK, **more) -> dict:

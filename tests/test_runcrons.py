@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_cron.core import INTERRUPTED_MESSAGE
 from django_cron.models import CronJobLock, CronJobLog
 from tests import jobs_core
-from tests.procs import run_manage
+from tests.procs import run_manage, this_database
 
 pytestmark = pytest.mark.django_db
 
@@ -71,13 +71,6 @@ def add_run(code, start, *, success=True, slot=None, seconds=2) -> CronJobLog:
         is_success=success,
         ran_at_time=slot,
     )
-
-
-def this_database() -> dict:
-    """The database of this test run, for children (whatever its name)."""
-    db = connection.settings_dict
-    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
-    return {"default": {key: db[key] for key in keys if key in db}}
 
 
 def minutes(n: float) -> dt.timedelta:
@@ -234,12 +227,6 @@ def test_dry_run_writes_nothing_and_prints_why():
     assert f"{CHECK} tests.at_times  would run: run_at_times 06:30 has not run today" in lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_histories takes the latest success by start_time, so a row dated in the "
-    "future stays 'the last success' and the job runs at every call until the clock "
-    "catches up",
-)
 def test_after_the_clock_was_set_back_an_interval_job_runs_once_per_interval(clock):
     add_run("tests.weekdays", timezone.now() + dt.timedelta(days=1))
     assert f"{CHECK} tests.weekdays" in runcrons("tests.jobs.WeekdaysJob").out
@@ -313,6 +300,14 @@ def test_bad_cron_classes_entries_are_named_and_the_valid_jobs_still_run():
         assert any(entry in line and problem in line for line in errors), (entry, result.err)
     assert f"{CHECK} tests.every_minute" in result.out
     assert len(rows("tests.every_minute")) == 1
+
+
+@override_settings(CRON_CLASSES="tests.jobs.EveryMinuteJob")
+def test_cron_classes_given_as_a_string_is_an_error_naming_the_setting_and_runs_nothing():
+    result = runcrons()
+    assert result.status == 2
+    assert "CRON_CLASSES must be a list" in result.err
+    assert rows("tests.every_minute") == []
 
 
 def test_bad_class_named_on_the_command_line_is_reported_and_the_others_run():

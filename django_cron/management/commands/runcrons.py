@@ -5,6 +5,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from django_cron.conf import app_settings
@@ -56,7 +57,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         silent = options["silent"]
         dry_run = options["dry_run"]
-        paths = options["cron_classes"] or app_settings.CRON_CLASSES
+        try:
+            paths = options["cron_classes"] or app_settings.CRON_CLASSES
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc), returncode=EXIT_BAD_CONFIGURATION) from exc
 
         classes, bad = [], []
         for path in paths:
