@@ -150,6 +150,8 @@ def check_lock_backend(app_configs=None, **kwargs) -> list:
         ]
     if not issubclass(lock_class, CacheLock):
         return []
+    if lock_class.get_cache_by_name is not CacheLock.get_cache_by_name:
+        return []  # the subclass picks its own cache; get_lock_class leaves it alone
     alias = app_settings.CACHE
     if alias not in settings.CACHES:
         setting = "DJANGO_CRON_CACHE" if hasattr(settings, "DJANGO_CRON_CACHE") else "CRON_CACHE"
