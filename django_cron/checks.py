@@ -14,6 +14,7 @@ Ids are stable and documented:
 * ``django_cron.E010`` ``DJANGO_CRON_LOCK_BACKEND`` does not name a lock class
 * ``django_cron.E011`` the cache alias for the lock is not in ``CACHES``
 * ``django_cron.E012`` ``CRON_CLASSES`` is not a list of dotted paths
+* ``django_cron.E013`` a numeric setting (lock time, lease, retention) is not a positive number
 * ``django_cron.W001`` a schedule has nothing that can make the job run
 * ``django_cron.W002`` the lock cache is process-local; ``FileLock`` is used instead
 """
@@ -188,3 +189,42 @@ def _lock_backend_error(message: str) -> Error:
         obj="DJANGO_CRON_LOCK_BACKEND",
         id="django_cron.E010",
     )
+
+
+# setting: (smallest allowed value, whether None is allowed, whether it must be whole)
+NUMERIC_SETTINGS = {
+    "DJANGO_CRON_LOCK_TIME": (1, False, False),
+    "DJANGO_CRON_LOCK_LEASE": (1, False, False),
+    "DJANGO_CRON_DELETE_LOGS_OLDER_THAN": (0, True, False),
+    "DJANGO_CRON_DELETE_BATCH_SIZE": (1, False, True),
+    "DJANGO_CRON_RUN_TOLERANCE_SECONDS": (0, True, False),
+}
+
+
+@register(Tags.compatibility)
+def check_numeric_settings(app_configs=None, **kwargs) -> list:
+    """Lock times, lease and retention settings are numbers in range.
+
+    Caught here, a bad value is reported by ``manage.py check`` instead of
+    failing ``runcrons`` after its jobs have run.
+    """
+    messages = []
+    for name, (low, none_ok, whole) in NUMERIC_SETTINGS.items():
+        if not hasattr(settings, name):
+            continue
+        value = getattr(settings, name)
+        if value is None and none_ok:
+            continue
+        kinds = int if whole else int | float
+        if isinstance(value, bool) or not isinstance(value, kinds) or value < low:
+            kind = "a whole number" if whole else "a number"
+            messages.append(
+                Error(
+                    f"{name} must be {kind} >= {low}"
+                    + (" or None" if none_ok else "")
+                    + f", not {value!r}.",
+                    obj=name,
+                    id="django_cron.E013",
+                )
+            )
+    return messages

@@ -195,3 +195,33 @@ def test_manage_py_check_fails_naming_a_bad_entry():
     proc = run_manage("check", overrides=overrides, timeout=60)
     assert proc.returncode == 1
     assert "tests.jobs_checks.NotAJob: (django_cron.E002)" in proc.stderr
+
+
+# -- numeric settings -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("DJANGO_CRON_LOCK_TIME", 0),
+        ("DJANGO_CRON_LOCK_LEASE", "60"),
+        ("DJANGO_CRON_DELETE_LOGS_OLDER_THAN", -1),
+        ("DJANGO_CRON_DELETE_BATCH_SIZE", 10.5),
+        ("DJANGO_CRON_RUN_TOLERANCE_SECONDS", True),
+    ],
+)
+def test_numeric_setting_out_of_range_is_named(setting, value):
+    with override_settings(**{setting: value}):
+        [message] = only("django_cron.E013")
+    assert message.obj == setting
+    assert repr(value) in message.msg
+
+
+@override_settings(
+    DJANGO_CRON_DELETE_LOGS_OLDER_THAN=None,
+    DJANGO_CRON_RUN_TOLERANCE_SECONDS=None,
+    DJANGO_CRON_DELETE_BATCH_SIZE=500,
+    DJANGO_CRON_LOCK_LEASE=2.5,
+)
+def test_numeric_settings_in_range_are_clean():
+    assert cron_messages() == []
