@@ -15,6 +15,8 @@ WORK_DIR = Path(os.environ.get("DJANGO_CRON_TEST_WORKDIR", BASE_DIR / ".work"))
 WORK_DIR.mkdir(parents=True, exist_ok=True)
 
 TEST_DB = os.environ.get("DJANGO_CRON_TEST_DB", "sqlite")
+# The test database of PostgreSQL/MariaDB runs; set it to keep concurrent runs apart.
+TEST_DB_NAME = os.environ.get("DJANGO_CRON_TEST_DB_NAME", "test_django_cron")
 CHILD = os.environ.get("DJANGO_CRON_TEST_CHILD") == "1"
 
 SECRET_KEY = "django-cron-tests"
@@ -29,8 +31,9 @@ if TEST_DB == "postgres":
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": f"test_{_name}" if CHILD else _name,
+            "NAME": TEST_DB_NAME if CHILD else _name,
             "USER": "postgres",
+            "TEST": {"NAME": TEST_DB_NAME},
             "HOST": "127.0.0.1",
             "PORT": "5432",
         }
@@ -40,13 +43,17 @@ elif TEST_DB == "mariadb":
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.mysql",
-            "NAME": f"test_{_name}" if CHILD else _name,
+            "NAME": TEST_DB_NAME if CHILD else _name,
             "USER": "root",
             "PASSWORD": "",
             "HOST": "127.0.0.1",
             "PORT": "3306",
             "OPTIONS": {"charset": "utf8mb4"},
-            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+            "TEST": {
+                "NAME": TEST_DB_NAME,
+                "CHARSET": "utf8mb4",
+                "COLLATION": "utf8mb4_unicode_ci",
+            },
         }
     }
 else:
