@@ -43,39 +43,7 @@ def load_histories(
 
     model = _log_model()
     connection = connections[router.db_for_read(model)]
-    qn = connection.ops.quote_name
-    opts = model._meta
-    table = qn(opts.db_table)
-    column = {f.name: qn(f.column) for f in opts.concrete_fields}
-    pk = qn(opts.pk.column)
-    latest = f"ORDER BY {column['start_time']} DESC LIMIT 1"
-    select_id = f"SELECT {pk} FROM {table} WHERE {column['code']} = %s"
-    until, until_params = "", []
-    if now is not None:
-        until = f"AND {column['start_time']} <= %s "
-        until_params = [connection.ops.adapt_datetimefield_value(now)]
-
-    subqueries: list[str] = []
-    params: list[object] = []
-    for code, slots in jobs:
-        subqueries.append(f"({select_id} {until}{latest})")
-        params += [code, *until_params]
-        subqueries.append(
-            f"({select_id} AND {column['is_success']} = %s "
-            f"AND {column['ran_at_time']} IS NULL {until}{latest})"
-        )
-        params += [code, True, *until_params]
-        for slot in slots:
-            subqueries.append(
-                f"({select_id} AND {column['is_success']} = %s "
-                f"AND {column['ran_at_time']} = %s {latest})"
-            )
-            params += [code, True, connection.ops.adapt_timefield_value(slot)]
-
-    fields = ", ".join(
-        column[name] for name in ("code", "start_time", "end_time", "is_success", "ran_at_time")
-    )
-    sql = f"SELECT {pk}, {fields} FROM {table} WHERE {pk} IN ({', '.join(subqueries)})"
+    sql, params = _history_sql(model, connection, jobs, now)
     rows = model.objects.db_manager(connection.alias).raw(sql, params)
 
     by_code: dict[str, list] = {}
@@ -85,6 +53,60 @@ def load_histories(
         if code in histories:
             histories[code] = history_from_rows(code_rows)
     return histories
+
+
+def _history_sql(model, connection, jobs, now) -> tuple[str, list]:
+    """The one statement that picks every job's history rows, and its parameters.
+
+    The job codes (and their slots) travel as a ``VALUES`` list; each kind of
+    row is a correlated subquery that walks one index to one row per code.
+    Written once per kind rather than once per job, the statement stays short,
+    and quick to plan, for thousands of jobs.
+    """
+    qn = connection.ops.quote_name
+    opts = model._meta
+    table = qn(opts.db_table)
+    col = {f.name: qn(f.column) for f in opts.concrete_fields}
+    pk = qn(opts.pk.column)
+
+    until, until_params = "", []
+    if now is not None:
+        until = f" AND l.{col['start_time']} <= %s"
+        until_params = [connection.ops.adapt_datetimefield_value(now)]
+
+    def pick(source: str, condition: str) -> str:
+        return (
+            f"SELECT (SELECT l.{pk} FROM {table} l WHERE l.{col['code']} = {source}.code"
+            f"{condition} ORDER BY l.{col['start_time']} DESC LIMIT 1) AS picked FROM {source}"
+        )
+
+    success = f" AND l.{col['is_success']} = %s"
+    codes = [code for code, _ in jobs]
+    slots = [(code, slot) for code, code_slots in jobs for slot in code_slots]
+
+    ctes = [f"dc_jobs(code) AS (VALUES {', '.join(['(%s)'] * len(codes))})"]
+    params: list[object] = list(codes)
+    picks = [
+        pick("dc_jobs", until),
+        pick("dc_jobs", f"{success} AND l.{col['ran_at_time']} IS NULL{until}"),
+    ]
+    pick_params: list[object] = [*until_params, True, *until_params]
+    if slots:
+        ctes.append(f"dc_slots(code, slot) AS (VALUES {', '.join(['(%s, %s)'] * len(slots))})")
+        for code, slot in slots:
+            params += [code, connection.ops.adapt_timefield_value(slot)]
+        picks.append(pick("dc_slots", f"{success} AND l.{col['ran_at_time']} = dc_slots.slot"))
+        pick_params.append(True)
+
+    fields = ", ".join(
+        f"r.{col[name]}" for name in ("code", "start_time", "end_time", "is_success", "ran_at_time")
+    )
+    sql = (
+        f"WITH {', '.join(ctes)} "
+        f"SELECT r.{pk}, {fields} FROM {table} r "
+        f"INNER JOIN ({' UNION '.join(picks)}) p ON r.{pk} = p.picked"
+    )
+    return sql, params + pick_params
 
 
 def history_from_rows(rows: Iterable) -> JobHistory:
