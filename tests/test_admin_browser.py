@@ -85,6 +85,7 @@ class AdminInBrowserTests(StaticLiveServerTestCase):
 
     def test_find_a_failure_and_read_its_traceback(self):
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
 
         browser = self.browser
         browser.get(f"{self.live_server_url}/admin/")
@@ -108,10 +109,12 @@ class AdminInBrowserTests(StaticLiveServerTestCase):
             "//details[@data-filter-title='is success'] | //h3[contains(., 'is success')]/..",
         )
         success_filter.find_element(By.LINK_TEXT, "No").click()
+        WebDriverWait(browser, 10).until(lambda b: "is_success__exact=0" in b.current_url)
         codes = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "th.field-code")]
         self.assertEqual(codes, ["billing.ChargeJob"])
 
-        browser.find_element(By.LINK_TEXT, "billing.ChargeJob").click()
+        # The link in the results, not the code filter's link of the same text.
+        browser.find_element(By.CSS_SELECTOR, "#result_list th.field-code a").click()
         message = browser.find_element(By.CSS_SELECTOR, ".field-formatted_message pre")
         self.assertEqual(message.text, TRACEBACK.rstrip("\n"))
         self.assertEqual(len(message.text.splitlines()), 4)
