@@ -293,7 +293,8 @@ class CronJobManager:
             history = load_histories([(self.code, self.slots())], now=now)[self.code]
         decision = Decision(True, "forced") if force else self.decide(history, now)
         if not decision.due:
-            return JobResult(self.code, Outcome.NOT_DUE, decision.reason)
+            # Only a dry run prints why; put it into words only then.
+            return JobResult(self.code, Outcome.NOT_DUE, decision.reason if self.dry_run else "")
         if self.dry_run:
             return JobResult(self.code, Outcome.WOULD_RUN, decision.reason)
 
@@ -427,9 +428,7 @@ def run_jobs(
     """One tick: decide for every job from one history query, run those due."""
     cron_classes = list(cron_classes)
     now = timezone.now()
-    histories = load_histories(
-        ((cls.code, _slots_or_empty(cls)) for cls in cron_classes), now=now
-    )
+    histories = load_histories(((cls.code, _slots_or_empty(cls)) for cls in cron_classes), now=now)
     # The same for every job; reading them per job cost about 13 us a job.
     context = _tick_context(now)
     results = []

@@ -8,7 +8,7 @@ from plain values.
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,14 +82,20 @@ class Schedule:
         parts = [
             f"{name}={value!r}"
             for name, value in vars(self).items()
-            if value is not None and value != []
+            if not name.startswith("_") and value is not None and value != []
         ]
         return f"Schedule({', '.join(parts)})"
 
     @property
     def times(self) -> list[dt.time]:
         """The ``run_at_times`` slots as times, sorted; raises ``ValueError`` on a bad entry."""
-        return sorted({parse_time(value) for value in self.run_at_times})
+        key = tuple(self.run_at_times)
+        cached = self.__dict__.get("_times")
+        if cached is None or cached[0] != key:
+            # Parsed once per tick's many reads; re-parsed if run_at_times is reassigned.
+            cached = (key, sorted({parse_time(value) for value in key}))
+            self.__dict__["_times"] = cached
+        return list(cached[1])
 
     def problems(self) -> list[ScheduleProblem]:
         """Everything wrong with this schedule (empty when it is usable)."""
@@ -174,11 +180,22 @@ class JobHistory:
 
 @dataclass(frozen=True)
 class Decision:
-    """Whether a job is due, why, and which ``run_at_times`` slot a run would serve."""
+    """Whether a job is due, why, and which ``run_at_times`` slot a run would serve.
+
+    ``explanation`` is the reason, or a function that builds it: the common
+    "not due yet" answer is only put into words when someone reads ``reason``
+    (``runcrons --dry-run``), which an idle tick over many jobs never does.
+    """
 
     due: bool
-    reason: str
+    explanation: str | Callable[[], str]
     slot: dt.time | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the job is (not) due, in words."""
+        explanation = self.explanation
+        return explanation() if callable(explanation) else explanation
 
 
 def _local(moment: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
@@ -262,8 +279,13 @@ def decide(
                 f"{_minutes(elapsed)} since the last success at {_fmt(success.start_time, tz)} "
                 f"(every {schedule.run_every_mins} min)",
             )
-        wait = _minutes(earliest - elapsed)
-        return Decision(False, f"last success at {_fmt(success.start_time, tz)}; next in {wait}")
+        return Decision(
+            False,
+            lambda: (
+                f"last success at {_fmt(success.start_time, tz)}; "
+                f"next in {_minutes(earliest - elapsed)}"
+            ),
+        )
 
     if schedule.run_at_times:
         return Decision(False, "every run_at_times slot due today has run")
