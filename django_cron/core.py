@@ -290,7 +290,7 @@ class CronJobManager:
     def _run(self, force: bool, history: JobHistory | None, now: dt.datetime | None) -> JobResult:
         now = now or timezone.now()
         if history is None:
-            history = load_histories([(self.code, self.slots())], now=now)[self.code]
+            history = self._history(now)
         decision = Decision(True, "forced") if force else self.decide(history, now)
         if not decision.due:
             # Only a dry run prints why; put it into words only then.
@@ -310,18 +310,18 @@ class CronJobManager:
     def _run_locked(self, force: bool, decision: Decision) -> JobResult:
         # Another host may have run the job between our decision and our lock:
         # read again, now that nobody else can start it.
-        history = self._history()
-        if history.last_run and not history.last_run.finished and self._close_interrupted_runs():
-            history = self._history()
         now = timezone.now()
+        history = self._history(now)
+        if history.last_run and not history.last_run.finished and self._close_interrupted_runs():
+            history = self._history(now)
         if not force:
             decision = self.decide(history, now)
             if not decision.due:
                 return JobResult(self.code, Outcome.NOT_DUE, decision.reason)
         return self._execute(decision, now)
 
-    def _history(self) -> JobHistory:
-        return load_histories([(self.code, self.slots())], now=timezone.now())[self.code]
+    def _history(self, now: dt.datetime) -> JobHistory:
+        return load_histories([(self.code, self.slots())], now=now)[self.code]
 
     def _close_interrupted_runs(self) -> bool:
         """Mark runs whose process died as failed; True when any was marked.

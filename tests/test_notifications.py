@@ -6,14 +6,13 @@ import logging
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from django_cron.core import CronJobBase
 from django_cron.cron import FailedRunsNotificationCronJob, NotificationError
 from django_cron.models import CronJobLog
 from django_cron.schedule import Schedule
-from tests.procs import run_manage
+from tests.procs import run_manage, this_database
 
 pytestmark = pytest.mark.django_db
 
@@ -268,10 +267,8 @@ class RefusingBackend:
 def test_runcrons_runs_the_check_and_mails_once(tmp_path):
     """A real ``runcrons`` process sends the mail through the site's mail backend."""
     runs("tests.Flaky", False, False, False)
-    db = connection.settings_dict
-    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
     overrides = {
-        "DATABASES": {"default": {key: db[key] for key in keys if key in db}},
+        "DATABASES": this_database(),
         "CRON_CLASSES": [FLAKY, "django_cron.cron.FailedRunsNotificationCronJob"],
         "ADMINS": ["ops@example.com"],
         "DEFAULT_FROM_EMAIL": "cron@example.com",
