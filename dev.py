@@ -41,6 +41,17 @@ DATABASES = [
     ),
 ]
 
+# The Python driver each database needs: (module, package, how to get it).
+MYSQLCLIENT_BUILD_DEPS = ["libmariadb-dev", "pkg-config"]
+DRIVERS = {
+    "postgres": ("psycopg", "psycopg", "pip install 'psycopg[binary]' in the test virtualenv"),
+    "mariadb": (
+        "MySQLdb",
+        "mysqlclient",
+        f"it builds once `apt-get install {' '.join(MYSQLCLIENT_BUILD_DEPS)}` is done",
+    ),
+}
+
 SUMMARY_WORDS = ("passed", "failed", "skipped", "error", "errors")
 
 
@@ -210,14 +221,37 @@ def install_test_env(args: argparse.Namespace) -> Path:
     pip(python, "-e", str(ROOT), *others, *django)
     complete = True
     if mysql and pip(python, *mysql, check=False).returncode != 0:
-        complete = False
-        say(
-            "mysqlclient did not build: the MariaDB tests will skip; "
-            "`apt-get install libmariadb-dev pkg-config` fixes it."
-        )
+        # It compiles against the MariaDB client headers: install them when we may.
+        if install_debian_packages(MYSQLCLIENT_BUILD_DEPS):
+            complete = pip(python, *mysql, check=False).returncode == 0
+        else:
+            complete = False
+        if not complete:
+            say(
+                "mysqlclient did not build: the MariaDB tests will skip; "
+                f"`apt-get install {' '.join(MYSQLCLIENT_BUILD_DEPS)}` fixes it."
+            )
     if complete:
         stamp.write_text(digest)
     return python
+
+
+def install_debian_packages(packages: list[str]) -> bool:
+    """``apt-get install`` ``packages`` when running as root on Debian; True when done."""
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    heading(f"Installing the Debian packages {' '.join(packages)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-qq"], check=False, env=env)
+    done = run(["apt-get", "install", "-y", "-qq", *packages], check=False, env=env)
+    return done.returncode == 0
+
+
+def has_driver(python: Path, database: str) -> bool:
+    """Whether the test environment can import the Python driver of ``database``."""
+    module = DRIVERS[database][0]
+    done = run([str(python), "-c", f"import {module}"], check=False, capture_output=True)
+    return done.returncode == 0
 
 
 def parse_summary(output: str) -> dict[str, int] | None:
@@ -303,6 +337,16 @@ def test(args: argparse.Namespace, extra: list[str]) -> int:
                 say(f"{name} is not answering on {host}:{port}: skipped; start it with: {start}")
                 if require:
                     failed_steps.append(f"{name} (not answering)")
+                    totals["failed"] += 1
+                continue
+            if not has_driver(python, name):
+                module, package, fix = DRIVERS[name]
+                say(
+                    f"{name} answers, but its driver {package} (module {module}) is not "
+                    f"installed: skipped; {fix}, then run python3 dev.py test again"
+                )
+                if require:
+                    failed_steps.append(f"{name} (no driver)")
                     totals["failed"] += 1
                 continue
         counts = pytest_run(python, name, extra)
