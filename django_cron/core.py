@@ -277,6 +277,11 @@ class CronJobManager:
     ) -> JobResult:
         """Run the job if it is due (or ``force``); print and return the outcome."""
         validate_job_class(self.cron_job_class)
+        return self._run_and_report(force, history, now)
+
+    def _run_and_report(
+        self, force: bool, history: JobHistory | None, now: dt.datetime | None
+    ) -> JobResult:
         try:
             result = self._run(force, history, now)
         except Exception as exc:
@@ -427,6 +432,8 @@ def run_jobs(
 ) -> list[JobResult]:
     """One tick: decide for every job from one history query, run those due."""
     cron_classes = list(cron_classes)
+    for cron_class in cron_classes:
+        validate_job_class(cron_class)
     now = timezone.now()
     histories = load_histories(((cls.code, _slots_or_empty(cls)) for cls in cron_classes), now=now)
     # The same for every job; reading them per job cost about 13 us a job.
@@ -437,7 +444,7 @@ def run_jobs(
             cron_class, silent=silent, dry_run=dry_run, stdout=stdout, style=style
         )
         manager._tick_context = context
-        results.append(manager.run(force=force, history=histories[cron_class.code], now=now))
+        results.append(manager._run_and_report(force, histories[cron_class.code], now))
     return results
 
 

@@ -89,6 +89,8 @@ class Schedule:
     @property
     def times(self) -> list[dt.time]:
         """The ``run_at_times`` slots as times, sorted; raises ``ValueError`` on a bad entry."""
+        if not self.run_at_times:
+            return []
         key = tuple(self.run_at_times)
         cached = self.__dict__.get("_times")
         if cached is None or cached[0] != key:
@@ -230,15 +232,18 @@ def decide(
     local times (``USE_TZ = False``); ``tz`` is the site's time zone, in which
     ``run_at_times`` and the day restrictions are read.
     """
-    local_now = _local(now, tz)
-
     weekly = schedule.run_weekly_on_days
+    monthly = schedule.run_monthly_on_days
+    slots = schedule.times
+    # Local wall-clock time only matters to day rules and slots; a plain
+    # interval job (most of an idle tick) never converts.
+    local_now = _local(now, tz) if weekly is not None or monthly is not None or slots else now
+
     if weekly is not None and local_now.weekday() not in weekly:
         days = ", ".join(WEEKDAY_NAMES[d] for d in sorted(weekly) if 0 <= d <= 6)
         return Decision(
             False, f"runs only on {days}; today is {WEEKDAY_NAMES[local_now.weekday()]}"
         )
-    monthly = schedule.run_monthly_on_days
     if monthly is not None and local_now.day not in monthly:
         days = ", ".join(str(d) for d in sorted(monthly))
         return Decision(False, f"runs only on days {days} of the month; today is {local_now.day}")
@@ -253,7 +258,7 @@ def decide(
                 f"failed at {_fmt(failed_at, tz)}; retry after {_fmt(retry_at, tz)}",
             )
 
-    for slot in schedule.times:
+    for slot in slots:
         if local_now.time() < slot:
             continue
         done = history.slot_successes.get(slot)
