@@ -813,7 +813,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="What to measure: ticks (idle and busy), retention, or both (the default).",
     )
     parser.add_argument("--workdir", help="Where to build the site (a temporary directory).")
-    parser.add_argument("--keep", action="store_true", help="Keep the site directory.")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"Keep the site directory and the scratch database {BENCH_DB}.",
+    )
     parser.add_argument("--json", help="Also write the raw results to this file.")
     args = parser.parse_args(argv)
     args.jobs = args.jobs or ([1, 100] if args.quick else [1, 100, 1000])
@@ -857,7 +861,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"{vendor}: {n} jobs, {rows:,} log rows", flush=True)
                         results.append(measure(site, rows, args))
             finally:
-                db.drop()
+                if not args.keep:
+                    db.drop()
     finally:
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)
