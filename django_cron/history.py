@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from django.db import connections, router
@@ -53,7 +54,7 @@ def load_histories(
         by_code.setdefault(row.code, []).append(row)
     for code, code_rows in by_code.items():
         if code in histories:
-            histories[code] = history_from_rows(code_rows)
+            histories[code] = history_from_rows(code_rows, now)
     return histories
 
 
@@ -253,18 +254,29 @@ def _list_source(
     return f"VALUES {', '.join([placeholders] * len(rows))}", [v for row in rows for v in row]
 
 
-def history_from_rows(rows: Iterable) -> JobHistory:
-    """Build a ``JobHistory`` from ``CronJobLog`` rows of one job (any superset works)."""
+def history_from_rows(rows: Iterable, now: dt.datetime | None = None) -> JobHistory:
+    """Build a ``JobHistory`` from ``CronJobLog`` rows of one job (any superset works).
+
+    With ``now``, rows started after it (a clock set back) count only as slot
+    successes, never as the last run or the last interval success, as in
+    ``load_histories``.
+    """
     last_run: RunRecord | None = None
     last_success: RunRecord | None = None
     slots: dict[dt.time, RunRecord] = {}
-    for row in sorted(rows, key=lambda r: (r.start_time, r.pk)):
+    rows = list(rows)
+    if len(rows) > 1:
+        rows.sort(key=_ROW_ORDER)
+    for row in rows:
         record = RunRecord(row.start_time, row.end_time, row.is_success, row.ran_at_time)
-        last_run = record
-        if not row.is_success:
-            continue
-        if row.ran_at_time is None:
-            last_success = record
-        else:
+        if row.ran_at_time is not None and row.is_success:
             slots[row.ran_at_time.replace(second=0, microsecond=0)] = record
+        if now is not None and row.start_time > now:
+            continue
+        last_run = record
+        if row.is_success and row.ran_at_time is None:
+            last_success = record
     return JobHistory(last_run=last_run, last_success=last_success, slot_successes=slots)
+
+
+_ROW_ORDER = attrgetter("start_time", "pk")

@@ -149,3 +149,27 @@ def test_the_read_leaves_the_connection_s_own_queries_unchanged():
     log = CronJobLog.objects.get(code="history.other")
     assert log.start_time == start
     assert log.start_time.tzinfo == history.connections["default"].timezone
+
+
+def test_a_slot_success_dated_after_now_is_not_the_last_run(list_kind):
+    """After the clock is set back, a slot's run from "tomorrow" stays a slot success only."""
+    CronJobLog.objects.create(
+        code="history.slotted",
+        start_time=NOW - dt.timedelta(hours=3),
+        end_time=NOW - dt.timedelta(hours=3),
+        is_success=False,
+    )
+    tomorrow = NOW + dt.timedelta(days=1)
+    CronJobLog.objects.create(
+        code="history.slotted",
+        start_time=tomorrow,
+        end_time=tomorrow,
+        is_success=True,
+        ran_at_time=SLOTS[0],
+    )
+
+    found = load_histories([("history.slotted", SLOTS)], now=NOW)["history.slotted"]
+
+    assert found == reference("history.slotted", SLOTS, NOW)
+    assert found.last_run.start_time == NOW - dt.timedelta(hours=3)
+    assert found.slot_successes[SLOTS[0]].start_time == tomorrow
