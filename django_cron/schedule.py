@@ -152,6 +152,20 @@ class Schedule:
                 seconds = min(seconds, self.run_every_mins * 30)
         return dt.timedelta(seconds=seconds)
 
+    def earliest_rerun(self, default_tolerance_seconds: float | None = None) -> dt.timedelta:
+        """How long after an interval success the next run may start.
+
+        That is ``run_every_mins`` less the tolerance, computed once per set of
+        inputs: every tick asks it of every job.
+        """
+        key = (self.run_every_mins, self.run_tolerance_seconds, default_tolerance_seconds)
+        cached = self.__dict__.get("_earliest_rerun")
+        if cached is None or cached[0] != key:
+            interval = dt.timedelta(minutes=self.run_every_mins or 0)
+            cached = (key, interval - self.tolerance(default_tolerance_seconds))
+            self.__dict__["_earliest_rerun"] = cached
+        return cached[1]
+
 
 @dataclass(frozen=True)
 class RunRecord:
@@ -266,7 +280,6 @@ def decide(
             return Decision(True, f"run_at_times {slot:%H:%M} has not run today", slot)
 
     if schedule.run_every_mins is not None:
-        interval = dt.timedelta(minutes=schedule.run_every_mins)
         success = history.last_success
         if success is None:
             return Decision(True, "it has never run successfully")
@@ -277,7 +290,7 @@ def decide(
                 "the clock was set back",
             )
         elapsed = now - success.start_time
-        earliest = interval - schedule.tolerance(default_tolerance_seconds)
+        earliest = schedule.earliest_rerun(default_tolerance_seconds)
         if elapsed >= earliest:
             return Decision(
                 True,
