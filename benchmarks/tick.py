@@ -313,7 +313,13 @@ class Database:
                         copy.write_row(row)
                 for sql in indexes:
                     cursor.execute(sql)
-                cursor.execute(f"ANALYZE {LOG_TABLE}")
+                conn.commit()
+                # The state a long-lived table is in: vacuumed, analysed, written out.
+                # Otherwise autovacuum and the checkpointer work on the fresh
+                # rows during the timed runs, on the same cores.
+                conn.autocommit = True
+                cursor.execute(f"VACUUM (ANALYZE) {LOG_TABLE}")
+                cursor.execute("CHECKPOINT")
                 return
             marks = ", ".join([self.param] * len(COLUMNS))
             sql = f"INSERT INTO {LOG_TABLE} ({columns}) VALUES ({marks})"
@@ -611,6 +617,11 @@ def measure_ticks(site: Site, result: Result, busy_state, boundary, args) -> Non
         "floor_mib": statistics.median(k for _, k in floor) / 1024,
     }
     result.idle["ratio"] = result.idle["idle_ms"] / result.idle["floor_ms"]
+    # The spread of the ratio within pairs: how steady the machine was.
+    quartiles = statistics.quantiles(
+        [a / b for (a, _), (b, _) in zip(idle, floor, strict=True)], n=4
+    )
+    result.idle["pair_ratio_q1"], result.idle["pair_ratio_q3"] = quartiles[0], quartiles[2]
     result.busy["per_job_ms"] = (result.busy["busy_ms"] - result.idle["idle_ms"]) / n
     if args.profile:
         label = f"idle_{db.vendor}_{n}_{result.rows}"
@@ -678,6 +689,7 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
             f"{r.idle['idle_ms']:.0f}",
             f"{r.idle['floor_ms']:.0f}",
             f"{r.idle['ratio']:.3f}",
+            f"{r.idle['pair_ratio_q1']:.2f}-{r.idle['pair_ratio_q3']:.2f}",
             f"{r.idle['idle_mib']:.1f}",
         ]
         for r in ticks
@@ -711,6 +723,7 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
                     "runcrons ms",
                     "floor ms",
                     "ratio",
+                    "pairs q1-q3",
                     "peak MiB",
                 ],  # fmt: skip
                 idle,
@@ -792,7 +805,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="1 and 100 jobs over 0 and 100,000 rows, 7 pairs."
     )
-    parser.add_argument("--pairs", type=int, default=None, help="Idle/floor pairs (15).")
+    parser.add_argument("--pairs", type=int, default=None, help="Idle/floor pairs (21).")
     parser.add_argument("--busy-runs", type=int, default=3, help="Busy/floor pairs (3).")
     parser.add_argument(
         "--lock", choices=sorted(LOCKS), default="database", help="Lock backend (database)."
@@ -824,7 +837,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.rows = (
         args.rows if args.rows is not None else ([0, 100_000] if args.quick else [0, 1_000_000])
     )
-    args.pairs = args.pairs or (7 if args.quick else 15)
+    args.pairs = args.pairs or (7 if args.quick else 21)
     args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     if not args.parts or args.parts - {"ticks", "retention"}:
         parser.error("--parts: a comma-separated list of ticks, retention")
@@ -835,12 +848,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def machine() -> str:
+    """What the figures were measured on, and how busy it was when we started."""
+    import django
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"Python {sys.version.split()[0]}, Django {django.get_version()}, "
+        f"{os.cpu_count()} cores, load average {load} (timings want it near 0)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     ports = {"postgres": 5432, "mariadb": 3306}
     directory = Path(args.workdir or tempfile.mkdtemp(prefix="django_cron_bench_"))
     directory.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
+    print(machine(), flush=True)
     try:
         for vendor in args.vendors:
             if vendor in ports and not answers(ports[vendor]):
