@@ -6,6 +6,7 @@ directory, so no lock left by another test or process can get in the way.
 """
 
 import datetime as dt
+import gc
 import logging
 import os
 import socket
@@ -189,6 +190,17 @@ def test_force_runs_a_job_that_is_not_due():
     assert f"{IDLE} tests.every_five" in runcrons(EVERY_FIVE).out
     assert f"{CHECK} tests.every_five" in runcrons("--force", EVERY_FIVE).out
     assert len(rows("tests.every_five")) == 2
+
+
+def test_a_caller_that_lives_on_gets_its_garbage_collector_back_as_it_was():
+    """runcrons keeps the collector off start-up objects during the tick only."""
+    before = gc.get_freeze_count()
+    assert runcrons(EVERY_FIVE, FAILING).status == 1  # a traceback: cycles made in the tick
+    assert gc.get_freeze_count() == before
+    garbage = []
+    garbage.append(garbage)  # a cycle only the collector frees
+    del garbage
+    assert gc.collect() >= 1
 
 
 @override_settings(CRON_CLASSES=[EVERY_MINUTE, EVERY_FIVE])

@@ -1,5 +1,6 @@
 """``manage.py runcrons``: run the jobs that are due, from crontab."""
 
+import gc
 import signal
 import threading
 from collections.abc import Iterator
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             self.stdout.write("=" * 40)
 
         try:
-            with _interrupts_raise():
+            with _interrupts_raise(), _startup_objects_frozen():
                 results = run_jobs(
                     classes,
                     force=options["force"],
@@ -110,6 +111,23 @@ def _prune_logs() -> None:
     from django_cron.retention import prune_logs
 
     prune_logs()
+
+
+@contextmanager
+def _startup_objects_frozen() -> Iterator[None]:
+    """Keep the garbage collector off the objects that existed before the tick.
+
+    A tick allocates little, but enough to set off a full collection, which
+    walks every module, class and setting Django loaded at start-up: about
+    10 ms, as much as deciding for a thousand jobs. Those objects live until
+    the process ends anyway. They are unfrozen on the way out, so a caller
+    that lives on (``cronloop``, ``call_command``) is left as it was.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
