@@ -196,11 +196,7 @@ def _history_sql(model, connection, jobs, now) -> tuple[str, list]:
     success = f" AND l.{col['is_success']} = %s"
     interval_success = f"{success} AND l.{col['ran_at_time']} IS NULL{until}"
     codes = [code for code, _ in jobs]
-    slots = [
-        (code, connection.ops.adapt_timefield_value(slot))
-        for code, code_slots in jobs
-        for slot in code_slots
-    ]
+    slots = [(code, slot) for code, code_slots in jobs for slot in code_slots]
 
     jobs_source, params = _list_source(connection, [("code", "text")], [(code,) for code in codes])
     ctes = [f"dc_jobs(code) AS ({jobs_source})"]
@@ -250,26 +246,40 @@ def _read_as(connection, field, column: str) -> str:
 def _list_source(
     connection, columns: Sequence[tuple[str, str]], rows: Sequence[tuple]
 ) -> tuple[str, list]:
-    """A ``SELECT`` of ``rows`` as a table with ``columns`` (``(name, PostgreSQL type)``).
+    """A ``SELECT`` of ``rows`` as a table of ``columns`` (``(name, "text" or "time")``).
 
-    Sent as few parameters as the database allows: one array per column on
-    PostgreSQL, one JSON text on SQLite (3.38+, where JSON is built in), else a
-    ``VALUES`` list with a parameter per value. Thousands of parameters are
-    slower to send and to parse than one.
+    Sent as one JSON parameter where the database reads JSON (PostgreSQL;
+    SQLite 3.38+, where it is built in), else as a ``VALUES`` list with a
+    parameter per value. Thousands of parameters are slower to send and to
+    parse than one, and the driver quotes each in Python.
     """
-    names = ", ".join(name for name, _ in columns)
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{pg_type}[]" for _, pg_type in columns)
-        return f"SELECT * FROM unnest({arrays}) AS dc_list({names})", [
-            list(values) for values in zip(*rows, strict=True)
-        ]
-    if connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 38):
         if len(columns) == 1:
-            return "SELECT value FROM json_each(%s)", [json.dumps([row[0] for row in rows])]
-        picked = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
-        return f"SELECT {picked} FROM json_each(%s)", [json.dumps([list(row) for row in rows])]
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return f"VALUES {', '.join([placeholders] * len(rows))}", [v for row in rows for v in row]
+            select = "SELECT value FROM json_array_elements_text(%s::json)"
+        else:
+            select = "SELECT " + ", ".join(
+                f"(value->>{i})::{sql_type}" for i, (_, sql_type) in enumerate(columns)
+            )
+            select += " FROM json_array_elements(%s::json)"
+    elif connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 38):
+        if len(columns) == 1:
+            select = "SELECT value FROM json_each(%s)"
+        else:
+            select = "SELECT " + ", ".join(
+                f"json_extract(value, '$[{i}]')" for i in range(len(columns))
+            )
+            select += " FROM json_each(%s)"
+    else:
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        params = [
+            connection.ops.adapt_timefield_value(value) if isinstance(value, dt.time) else value
+            for row in rows
+            for value in row
+        ]
+        return f"VALUES {', '.join([placeholders] * len(rows))}", params
+    # Times as Django stores them on SQLite ('06:30:00'); PostgreSQL casts the text.
+    values = [[str(value) for value in row] for row in rows]
+    return select, [json.dumps([row[0] for row in values] if len(columns) == 1 else values)]
 
 
 def history_from_rows(rows: Iterable, now: dt.datetime | None = None) -> JobHistory:
