@@ -144,27 +144,24 @@ class Schedule:
 
     def tolerance(self, default_seconds: float | None = None) -> dt.timedelta:
         """How much earlier than ``run_every_mins`` a run may start."""
+        return dt.timedelta(seconds=self._tolerance_seconds(default_seconds))
+
+    def earliest_rerun(self, default_tolerance_seconds: float | None = None) -> dt.timedelta:
+        """How long after an interval success the next run may start.
+
+        That is ``run_every_mins`` less the tolerance.
+        """
+        every = (self.run_every_mins or 0) * 60
+        return dt.timedelta(seconds=every - self._tolerance_seconds(default_tolerance_seconds))
+
+    def _tolerance_seconds(self, default_seconds: float | None) -> float:
         seconds = self.run_tolerance_seconds
         if seconds is None:
             seconds = DEFAULT_TOLERANCE_SECONDS if default_seconds is None else default_seconds
             if self.run_every_mins:
                 # Never let the default swallow more than half of a short interval.
                 seconds = min(seconds, self.run_every_mins * 30)
-        return dt.timedelta(seconds=seconds)
-
-    def earliest_rerun(self, default_tolerance_seconds: float | None = None) -> dt.timedelta:
-        """How long after an interval success the next run may start.
-
-        That is ``run_every_mins`` less the tolerance, computed once per set of
-        inputs: every tick asks it of every job.
-        """
-        key = (self.run_every_mins, self.run_tolerance_seconds, default_tolerance_seconds)
-        cached = self.__dict__.get("_earliest_rerun")
-        if cached is None or cached[0] != key:
-            interval = dt.timedelta(minutes=self.run_every_mins or 0)
-            cached = (key, interval - self.tolerance(default_tolerance_seconds))
-            self.__dict__["_earliest_rerun"] = cached
-        return cached[1]
+        return seconds
 
 
 @dataclass(frozen=True)
