@@ -18,7 +18,7 @@ Statements are counted by ``benchmarks/probe.py``, which runs the command
 as ``django-admin`` does with an ``execute_wrapper`` on every connection;
 timings come from separate, unobserved runs.
 
-    python benchmarks/tick.py                      # SQLite, 1/100/1000 jobs, 0 and 1M rows
+    python benchmarks/tick.py                      # SQLite and PostgreSQL (if it answers)
     python benchmarks/tick.py --quick              # 1 and 100 jobs, 0 and 100k rows
     python benchmarks/tick.py --db postgres        # needs 127.0.0.1:5432 (user postgres)
     python benchmarks/tick.py --db sqlite,postgres,mariadb --jobs 100 --rows 1000000
@@ -797,8 +797,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--db",
-        default="sqlite",
-        help="Comma-separated: sqlite, postgres (127.0.0.1:5432), mariadb (127.0.0.1:3306).",
+        default="sqlite,postgres",
+        help="Comma-separated: sqlite, postgres (127.0.0.1:5432), mariadb (127.0.0.1:3306). "
+        "Default: SQLite, and PostgreSQL when it answers.",
     )
     parser.add_argument("--jobs", type=int_list, default=None, help="Job counts (1,100,1000).")
     parser.add_argument("--rows", type=int_list, default=None, help="Log sizes (0,1000000).")
