@@ -43,6 +43,12 @@ def reference(code: str, slots: list[dt.time], now: dt.datetime) -> JobHistory:
     )
 
 
+def add_run(code: str, start: dt.datetime, *, success: bool, slot: dt.time | None = None):
+    CronJobLog.objects.create(
+        code=code, start_time=start, end_time=start, is_success=success, ran_at_time=slot
+    )
+
+
 def make_log(seed: int, now: dt.datetime) -> list[tuple[str, list[dt.time]]]:
     """Forty jobs with mixed histories; their ``(code, slots)``.
 
@@ -95,19 +101,8 @@ def test_histories_match_one_query_per_kind(seed, list_kind):
 
 
 def test_a_job_whose_last_run_failed_still_finds_its_last_success(list_kind):
-    CronJobLog.objects.create(
-        code="history.flaky",
-        start_time=NOW - dt.timedelta(hours=2),
-        end_time=NOW - dt.timedelta(hours=2),
-        is_success=True,
-    )
-    CronJobLog.objects.create(
-        code="history.flaky",
-        start_time=NOW - dt.timedelta(hours=1),
-        end_time=NOW - dt.timedelta(hours=1),
-        is_success=False,
-        message="Traceback ...",
-    )
+    add_run("history.flaky", NOW - dt.timedelta(hours=2), success=True)
+    add_run("history.flaky", NOW - dt.timedelta(hours=1), success=False)
 
     found = load_histories([("history.flaky", [])], now=NOW)["history.flaky"]
 
@@ -153,20 +148,9 @@ def test_the_read_leaves_the_connection_s_own_queries_unchanged():
 
 def test_a_slot_success_dated_after_now_is_not_the_last_run(list_kind):
     """After the clock is set back, a slot's run from "tomorrow" stays a slot success only."""
-    CronJobLog.objects.create(
-        code="history.slotted",
-        start_time=NOW - dt.timedelta(hours=3),
-        end_time=NOW - dt.timedelta(hours=3),
-        is_success=False,
-    )
+    add_run("history.slotted", NOW - dt.timedelta(hours=3), success=False)
     tomorrow = NOW + dt.timedelta(days=1)
-    CronJobLog.objects.create(
-        code="history.slotted",
-        start_time=tomorrow,
-        end_time=tomorrow,
-        is_success=True,
-        ran_at_time=SLOTS[0],
-    )
+    add_run("history.slotted", tomorrow, success=True, slot=SLOTS[0])
 
     found = load_histories([("history.slotted", SLOTS)], now=NOW)["history.slotted"]
 
