@@ -406,19 +406,23 @@ class CronJobManager:
     # -- output ---------------------------------------------------------------
 
     def _report(self, result: JobResult) -> None:
-        if self.silent:
-            return
-        line = f"{MARKS[result.outcome]} {result.code}"
-        if result.outcome is Outcome.SUCCEEDED:
-            line = self.style.SUCCESS(line)
-        elif result.outcome is Outcome.FAILED:
-            line = self.style.ERROR(line + (f": {result.error}" if result.error else ""))
-        elif result.outcome is Outcome.LOCKED:
-            line = self.style.WARNING(line + f" ({result.outcome.value})")
-        if self.dry_run and result.reason:
-            verb = "would run" if result.outcome is Outcome.WOULD_RUN else "not due"
-            line += f"  {verb}: {result.reason}"
-        self.stdout.write(line + "\n")
+        if not self.silent:
+            self.stdout.write(_result_line(result, self.style, self.dry_run) + "\n")
+
+
+def _result_line(result: JobResult, style, dry_run: bool) -> str:
+    """The line ``runcrons`` prints for one job's outcome."""
+    line = f"{MARKS[result.outcome]} {result.code}"
+    if result.outcome is Outcome.SUCCEEDED:
+        line = style.SUCCESS(line)
+    elif result.outcome is Outcome.FAILED:
+        line = style.ERROR(line + (f": {result.error}" if result.error else ""))
+    elif result.outcome is Outcome.LOCKED:
+        line = style.WARNING(line + f" ({result.outcome.value})")
+    if dry_run and result.reason:
+        verb = "would run" if result.outcome is Outcome.WOULD_RUN else "not due"
+        line += f"  {verb}: {result.reason}"
+    return line
 
 
 def run_jobs(
@@ -440,6 +444,7 @@ def run_jobs(
     context = _tick_context(now)
     tz, tolerance = context
     out = stdout or sys.stdout
+    line_style = style or no_style()
     results = []
     for cron_class in cron_classes:
         history = histories[cron_class.code]
@@ -454,9 +459,10 @@ def run_jobs(
             except Exception:  # noqa: BLE001  (the manager reports it as the job's failure)
                 due = True
             if not due:
-                results.append(JobResult(cron_class.code, Outcome.NOT_DUE))
+                result = JobResult(cron_class.code, Outcome.NOT_DUE)
+                results.append(result)
                 if not silent:
-                    out.write(f"{MARKS[Outcome.NOT_DUE]} {cron_class.code}\n")
+                    out.write(_result_line(result, line_style, dry_run) + "\n")
                 continue
         manager = CronJobManager(
             cron_class, silent=silent, dry_run=dry_run, stdout=stdout, style=style
